@@ -93,20 +93,14 @@ class Atomic:
         is not an int.  A view cannot be pickled; share the buffer instead.
         """
         offset = _offset_arg(offset)
-        try:
-            data = ffi.from_buffer(buffer, require_writable=True)
-        except BufferError:
-            raise TypeError(
-                f"buffer must be writable, but {type(buffer).__name__} "
-                f"object {_short_repr(buffer)} is read-only; pass a bytearray, "
-                "mmap, SharedMemory.buf or writable memoryview"
-            ) from None
-        except TypeError:
-            type_error(
-                "buffer", buffer, "a writable object supporting the buffer protocol"
-            )
+        data = writable_buffer(buffer)
         size = len(data)
-        if offset < 0 or offset + cls._SIZE > size:
+        if size < cls._SIZE:
+            raise ValueError(
+                f"buffer of {size} bytes is too small for a {cls.__name__} view, "
+                f"which needs {cls._SIZE} bytes"
+            )
+        if not 0 <= offset <= size - cls._SIZE:
             raise ValueError(
                 f"offset {offset} is out of bounds for a {cls.__name__} view "
                 f"({cls._SIZE} bytes) on a buffer of {size} bytes; it must be "
@@ -115,10 +109,10 @@ class Atomic:
         address = int(ffi.cast("uintptr_t", data)) + offset
         if address % cls._SIZE:
             raise ValueError(
-                f"offset {offset} gives an address that is not {cls._SIZE}-byte "
-                f"aligned; {cls.__name__} needs {cls._SIZE}-byte alignment "
-                f"(the buffer starts at an address {address - offset} with "
-                f"remainder {(address - offset) % cls._SIZE})"
+                f"offset {offset} is not {cls._SIZE}-byte aligned: "
+                f"{cls.__name__} needs {cls._SIZE}-byte alignment, and buffer "
+                "start + offset is "
+                f"{address % cls._SIZE} bytes past a multiple of {cls._SIZE}"
             )
         self = cls.__new__(cls)
         self._cell = ffi.cast(cls._PTR, data + offset)
@@ -156,6 +150,32 @@ class Atomic:
     def __repr__(self) -> str:
         where = "" if self._owner is None else ", view"
         return f"{type(self).__name__}({self.load()!r}{where})"
+
+
+def writable_buffer(buffer: object) -> Any:
+    """Return a cffi ``char[]`` over ``buffer``'s memory, keeping it alive.
+
+    Raises TypeError naming ``buffer`` if it does not support the buffer
+    protocol, is read-only, or is not contiguous.
+    """
+    try:
+        view = memoryview(buffer)  # type: ignore[arg-type]
+    except TypeError:
+        type_error("buffer", buffer, "a writable object supporting the buffer protocol")
+    with view:
+        if view.readonly:
+            raise TypeError(
+                f"buffer must be writable, but the {type(buffer).__name__} "
+                f"object {_short_repr(buffer)} is read-only; pass a bytearray, "
+                "mmap, SharedMemory.buf or writable memoryview"
+            )
+        if not view.c_contiguous:
+            raise TypeError(
+                f"buffer must be C-contiguous, but the {type(buffer).__name__} "
+                f"object {_short_repr(buffer)} is not (a strided slice?); pass "
+                "the underlying buffer and an offset instead"
+            )
+    return ffi.from_buffer(buffer, require_writable=True)
 
 
 def _offset_arg(offset: object) -> int:

@@ -13,7 +13,7 @@ __all__ = ["AtomicPointer"]
 _UINTPTR_MAX = (1 << (8 * ffi.sizeof("uintptr_t"))) - 1
 
 #: What AtomicPointer accepts as an address.
-Address = Union[None, SupportsIndex, ffi.CData]
+Address = Union[None, SupportsIndex, ffi.CData]  # noqa: UP007 (a runtime alias)
 
 
 def _address_arg(name: str, value: object) -> int:
@@ -21,7 +21,7 @@ def _address_arg(name: str, value: object) -> int:
     if value is None:
         return 0
     if isinstance(value, ffi.CData):
-        if ffi.typeof(value).kind not in ("pointer", "array"):
+        if ffi.typeof(value).kind not in ("pointer", "array", "function"):
             type_error(name, value, "None, an int address or a cffi pointer")
         return int(ffi.cast("uintptr_t", value))
     try:
