@@ -203,28 +203,48 @@ PA_DEFINE_INT(i64, int64_t, uint64_t)
 PA_DEFINE_INT(u32, uint32_t, uint32_t)
 PA_DEFINE_INT(u64, uint64_t, uint64_t)
 
-bool pa_bool_load(bool *cell) { return atomic_load((_Atomic bool *)cell); }
+/*
+ * A bool cell is one byte, and any nonzero byte reads as true.  pyatomic
+ * itself only ever writes 0 and 1, but a view made by from_buffer() may sit
+ * on a byte holding anything, so the operations interpret the byte instead
+ * of comparing it bit for bit: with a byte of 2, load() is true and
+ * compare_and_swap(true, false) succeeds.  The compare operations are
+ * therefore a loop around a byte CAS; it only repeats when another thread
+ * changed the byte between our load and our CAS, so it is lock-free.
+ */
+_Static_assert(sizeof(bool) == 1, "bool must be one byte");
+
+bool pa_bool_load(bool *cell)
+{
+    return atomic_load((_Atomic uint8_t *)cell) != 0;
+}
 
 void pa_bool_store(bool *cell, bool value)
 {
-    atomic_store((_Atomic bool *)cell, value);
+    atomic_store((_Atomic uint8_t *)cell, value);
 }
 
 bool pa_bool_swap(bool *cell, bool value)
 {
-    return atomic_exchange((_Atomic bool *)cell, value);
-}
-
-bool pa_bool_compare_and_swap(bool *cell, bool expected, bool desired)
-{
-    return atomic_compare_exchange_strong((_Atomic bool *)cell, &expected,
-                                          desired);
+    return atomic_exchange((_Atomic uint8_t *)cell, value) != 0;
 }
 
 bool pa_bool_compare_exchange(bool *cell, bool expected, bool desired)
 {
-    atomic_compare_exchange_strong((_Atomic bool *)cell, &expected, desired);
-    return expected;
+    _Atomic uint8_t *byte = (_Atomic uint8_t *)cell;
+    uint8_t seen = atomic_load(byte);
+
+    /* On failure the CAS refreshes `seen`; stop once it reads as the other
+       truth value (a real mismatch) or the CAS installed `desired`. */
+    while ((seen != 0) == expected &&
+           !atomic_compare_exchange_strong(byte, &seen, desired))
+        ;
+    return seen != 0;
+}
+
+bool pa_bool_compare_and_swap(bool *cell, bool expected, bool desired)
+{
+    return pa_bool_compare_exchange(cell, expected, desired) == expected;
 }
 
 uintptr_t pa_ptr_load(void **cell)

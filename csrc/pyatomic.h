@@ -34,7 +34,10 @@ const char *pa_version(void);
 /* Size and alignment of a cell from pa_cell_new(). */
 size_t pa_cell_size(void);
 
-/* A zeroed, PA_CELL_SIZE-aligned cell, or NULL when out of memory. */
+/* A zeroed, PA_CELL_SIZE-aligned cell, or NULL when out of memory, for C
+   users (the C stress test).  The Python layer allocates its cells with
+   ffi.new instead, so that their memory outlives every finaliser that could
+   touch it (see pyatomic/_base.py, new_block). */
 void *pa_cell_new(void);
 void pa_cell_free(void *cell);
 

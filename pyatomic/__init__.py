@@ -21,65 +21,42 @@ previous value; ``add``, ``sub``, ``increment``, ``decrement`` and
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
+from ._array import (
+    AtomicInt32Array,
+    AtomicInt64Array,
+    AtomicIntegerArray,
+    AtomicUInt32Array,
+    AtomicUInt64Array,
+)
 from ._bool import AtomicBool
+from ._config import AtomicConfig
 from ._int import AtomicInt32, AtomicInt64, AtomicInteger, AtomicUInt32, AtomicUInt64
+from ._latch import CountDownLatch
 from ._pointer import AtomicPointer
+from ._reference import AtomicReference
+from ._stack import LockFreeStack
+from ._striped import StripedCounter
+from ._threshold import ThresholdCounter
 from ._version import __version__
-
-# Families beyond the scalars are imported on first use (PEP 562), so that
-# `import pyatomic` stays cheap.
-_LAZY = {
-    "AtomicInt32Array": "_array",
-    "AtomicInt64Array": "_array",
-    "AtomicUInt32Array": "_array",
-    "AtomicUInt64Array": "_array",
-    "StripedCounter": "_striped",
-    "CountDownLatch": "_latch",
-    "AtomicReference": "_reference",
-    "LockFreeStack": "_stack",
-    "ThresholdCounter": "_threshold",
-    "AtomicConfig": "_config",
-}
-
-if TYPE_CHECKING:
-    from ._array import (
-        AtomicInt32Array,
-        AtomicInt64Array,
-        AtomicUInt32Array,
-        AtomicUInt64Array,
-    )
-    from ._config import AtomicConfig
-    from ._latch import CountDownLatch
-    from ._reference import AtomicReference
-    from ._stack import LockFreeStack
-    from ._striped import StripedCounter
-    from ._threshold import ThresholdCounter
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pyatomic' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
-
 
 __all__ = [
     "AtomicBool",
+    "AtomicConfig",
     "AtomicInt32",
+    "AtomicInt32Array",
     "AtomicInt64",
+    "AtomicInt64Array",
     "AtomicInteger",
+    "AtomicIntegerArray",
     "AtomicPointer",
+    "AtomicReference",
     "AtomicUInt32",
+    "AtomicUInt32Array",
     "AtomicUInt64",
+    "AtomicUInt64Array",
+    "CountDownLatch",
+    "LockFreeStack",
+    "StripedCounter",
+    "ThresholdCounter",
     "__version__",
-    *_LAZY,
 ]

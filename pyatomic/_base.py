@@ -2,9 +2,10 @@
 
 An atomic object owns (or views) one *cell*: memory that the C core reads
 and writes only with C11 atomic operations.  Cells made by pyatomic come
-from ``pa_cell_new`` and are padded to a cache-line pair, so two atomics
-never share a line; views made by ``from_buffer`` point into memory that a
-buffer object owns and keep that object alive.
+from ``new_block`` (Python-owned memory, aligned and padded to a 128-byte
+cache-line pair), so two atomics never share a line; views made by
+``from_buffer`` point into memory that a buffer object owns and keep that
+object alive.
 
 Speed.  A cffi call costs 65-110 ns and each Python-level step on top of it
 shows.  Operations that take no argument (``load``, ``increment``,
@@ -19,25 +20,120 @@ only for other types or on ``OverflowError``, produces the exact error.
 
 from __future__ import annotations
 
+import copy
 import operator
+from functools import partial
 from types import MethodType
-from typing import Any, ClassVar, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
-from ._ffi import ffi, lib
+from ._ffi import CELL_SIZE, ffi, lib
 
 __all__ = ["Atomic"]
 
 
+def set_slot(self: Atomic, name: str, value: Any) -> None:
+    """Set the pyatomic slot ``name`` even if a subclass overrides the method
+    of that name: the member descriptor stores the value without touching
+    the instance ``__dict__``, so the subclass's method still wins lookup."""
+    _SLOTS[name].__set__(self, value)
+
+
+def new_block(ctype: str, count: int) -> Any:
+    """Return zeroed memory for ``count`` values of ``ctype`` as ``ctype[]``.
+
+    The block starts on a cache-line boundary (``CELL_SIZE``, 128 bytes on
+    x86-64 and AArch64) and is padded to a whole number of lines, so nothing
+    else shares its lines.  The returned cdata owns the memory.
+
+    Lifetime is the subtle part.  ``ffi.gc(malloc(...), free)`` would free
+    the memory from a finaliser, and when a reference cycle is collected
+    every finaliser in it runs, in no particular order, before anything is
+    cleared: a ``__del__`` in the same cycle could then use freed memory.
+    So the memory is a ``bytearray`` (freed only by its deallocation, once
+    nothing can reach it, and not tracked by the collector) seen through
+    ``ffi.from_buffer``, whose cdata keeps it alive.  To put the first
+    element on a line boundary, the bytearray's front is trimmed with
+    ``del``, which CPython implements by advancing the start of the buffer
+    without moving it; the result is checked, and if an interpreter ever
+    moved it, the block would still be correctly aligned for ``ctype``
+    (16 bytes), only not line-aligned.
+    """
+    size = ffi.sizeof(ctype) * count
+    padded = -(-max(size, 1) // CELL_SIZE) * CELL_SIZE
+    memory = bytearray(padded + CELL_SIZE)
+    with memoryview(memory) as view:
+        start = -int(ffi.cast("uintptr_t", ffi.from_buffer(view))) % CELL_SIZE
+    del memory[:start]
+    block = ffi.from_buffer(ctype + "[]", memory, require_writable=True)
+    if int(ffi.cast("uintptr_t", block)) % ffi.alignof(ctype):  # pragma: no cover
+        raise MemoryError(f"pyatomic could not align a block of {ctype}")
+    return block
+
+
+def keep_alive(pointer: Any, owner: object) -> Any:
+    """Return a copy of cffi ``pointer`` that keeps ``owner`` alive.
+
+    ``ffi.cast`` pointers own nothing.  ``ffi.gc`` returns a pointer that
+    holds its "destructor"; here that is a no-op holding ``owner``, so the
+    memory stays valid for as long as anything (a bound method made by
+    ``_bind``, say) holds the pointer.  (A memoryview slice cannot serve: a
+    memoryview with an export inside a garbage cycle makes the collector
+    fail with BufferError.)  cffi drops that reference when the pointer is
+    finalised, so an object using such a pointer must also hold ``owner``
+    itself, as views do in ``_owner``: see "Known limitations" in the README
+    for the one case this leaves open.
+    """
+    return ffi.gc(pointer, partial(_keep, owner))
+
+
+def _keep(owner: object, pointer: object) -> None:
+    """The no-op "destructor" of keep_alive: it only holds ``owner``."""
+
+
+def show(value: object) -> str:
+    """``repr(value)`` for an error message: never raises, never huge.
+
+    An int too long for ``sys.int_max_str_digits`` (or whose ``__repr__``
+    fails) is described instead of shown; long reprs are cut to 80 chars.
+    """
+    try:
+        text = repr(value)
+    except Exception:
+        if isinstance(value, int):
+            return f"<int of {value.bit_length()} bits>"
+        return f"<{type_name(value)} object>"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def type_name(value: object) -> str:
+    """The name of ``value``'s type, qualified unless it is a builtin."""
+    cls = type(value)
+    if cls.__module__ == "builtins":
+        return cls.__qualname__
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def type_error(name: str, value: object, expected: str) -> NoReturn:
+    """Raise ``TypeError: <name> must be <expected>, not <type>: <value>``."""
     raise TypeError(
-        f"{name} must be {expected}, not {type(value).__name__}: {value!r}"
+        f"{name} must be {expected}, not {type_name(value)}: {show(value)}"
     ) from None
 
 
 class Atomic:
     """Base of the atomic scalar types; not meant to be used directly."""
 
-    __slots__ = ("_cell", "_owner", "load", "__weakref__")
+    __slots__ = {
+        "_cell": "cffi pointer to the cell",
+        "_owner": "None for an owned cell; for a view, what keeps it alive",
+        "load": "load() -> value: atomically read the value (a bound C call)",
+        "__weakref__": None,
+    }
+
+    if TYPE_CHECKING:
+
+        def load(self) -> Any:
+            """Atomically read and return the value."""
 
     _CTYPE: ClassVar[str]  # C type of the cell, for example "int64_t"
     _PTR: ClassVar[Any]  # cffi type "<_CTYPE> *"
@@ -65,16 +161,20 @@ class Atomic:
     # -- construction ---------------------------------------------------------
 
     def _new_cell(self) -> None:
-        raw = lib.pa_cell_new()
-        if raw == ffi.NULL:
-            raise MemoryError("pyatomic could not allocate an atomic cell")
-        self._cell = ffi.gc(ffi.cast(self._PTR, raw), lib.pa_cell_free)
+        try:
+            ctype = self._CTYPE
+        except AttributeError:
+            raise TypeError(
+                f"{type(self).__name__} is an abstract base; create one of its "
+                "concrete types (for example AtomicInt64)"
+            ) from None
+        self._cell = new_block(ctype, 1)
         self._owner = None
         self._bind()
 
     def _bind(self) -> None:
         """Bind the argument-free operations to this instance's cell."""
-        self.load = MethodType(self._LOAD, self._cell)
+        set_slot(self, "load", MethodType(self._LOAD, self._cell))
 
     @classmethod
     def from_buffer(cls, buffer: Any, offset: int = 0) -> Any:
@@ -115,7 +215,10 @@ class Atomic:
                 f"{address % cls._SIZE} bytes past a multiple of {cls._SIZE}"
             )
         self = cls.__new__(cls)
-        self._cell = ffi.cast(cls._PTR, data + offset)
+        # The cell keeps `data` (and through it the buffer) alive by itself,
+        # so the bound methods made by _bind, which hold only the cell, can
+        # outlive the view safely.
+        self._cell = keep_alive(ffi.cast(cls._PTR, data + offset), data)
         self._owner = data
         self._bind()
         return self
@@ -132,10 +235,11 @@ class Atomic:
     # -- copying and pickling -------------------------------------------------
 
     def __copy__(self) -> Any:
-        return type(self)(self.load())
+        return restore(type(self), self.load(), user_state(self, copy.copy))
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        return type(self)(self.load())
+        state = user_state(self, lambda value: copy.deepcopy(value, memo))
+        return restore(type(self), self.load(), state)
 
     def __reduce__(self) -> tuple[Any, ...]:
         if self._owner is not None:
@@ -145,11 +249,38 @@ class Atomic:
                 "itself (for example a multiprocessing.shared_memory."
                 "SharedMemory by name) and call from_buffer() on the other side"
             )
-        return (type(self), (self.load(),))
+        return (restore, (type(self), self.load(), user_state(self, copy.copy)))
 
     def __repr__(self) -> str:
         where = "" if self._owner is None else ", view"
-        return f"{type(self).__name__}({self.load()!r}{where})"
+        return f"{type(self).__name__}({show(self.load())}{where})"
+
+
+def restore(cls: type[Atomic], value: Any, state: dict[str, Any]) -> Atomic:
+    """A new owned ``cls`` holding ``value``, with a subclass's ``state``.
+
+    Used by copying and unpickling: it does not call ``cls.__init__``, whose
+    signature a subclass may have changed.
+    """
+    self = cls.__new__(cls)
+    Atomic._new_cell(self)
+    cls._STORE(self._cell, value)
+    for name, item in state.items():
+        setattr(self, name, item)
+    return self
+
+
+def user_state(self: Atomic, copier: Any) -> dict[str, Any]:
+    """The attributes a user's subclass added (``__dict__`` and its own
+    ``__slots__``), each passed through ``copier``."""
+    state = {k: copier(v) for k, v in getattr(self, "__dict__", {}).items()}
+    for klass in type(self).__mro__:
+        if klass.__module__.startswith("pyatomic."):
+            continue
+        for name in klass.__dict__.get("__slots__", ()):
+            if name not in ("__dict__", "__weakref__") and hasattr(self, name):
+                state[name] = copier(getattr(self, name))
+    return state
 
 
 def writable_buffer(buffer: object) -> Any:
@@ -188,3 +319,7 @@ def _offset_arg(offset: object) -> int:
 def _short_repr(obj: object) -> str:
     text = repr(obj)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+# The member descriptors of the per-instance bound operations (see set_slot).
+_SLOTS: dict[str, Any] = {"load": Atomic.__dict__["load"]}

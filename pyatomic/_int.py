@@ -15,7 +15,7 @@ from collections.abc import Callable
 from types import MethodType
 from typing import TYPE_CHECKING, Any, ClassVar, SupportsIndex
 
-from ._base import Atomic, type_error
+from ._base import _SLOTS, Atomic, set_slot, show, type_error
 from ._wait import Waitable
 
 __all__ = ["AtomicInt32", "AtomicInt64", "AtomicUInt32", "AtomicUInt64"]
@@ -27,7 +27,10 @@ class AtomicInteger(Atomic):
     Use one of the concrete types; this class only holds their methods.
     """
 
-    __slots__ = ("increment", "decrement")
+    __slots__ = {
+        "increment": "increment() -> int: atomically add 1; return the new value",
+        "decrement": "decrement() -> int: atomically subtract 1; return the new value",
+    }
 
     MIN: ClassVar[int]
     MAX: ClassVar[int]
@@ -74,9 +77,10 @@ class AtomicInteger(Atomic):
 
     def _bind(self) -> None:
         cell = self._cell
-        self.load = MethodType(self._LOAD, cell)
-        self.increment = MethodType(self._INCREMENT, cell)
-        self.decrement = MethodType(self._DECREMENT, cell)
+        # See _base.py: argument-free operations are bound C calls, no frame.
+        set_slot(self, "load", MethodType(self._LOAD, cell))
+        set_slot(self, "increment", MethodType(self._INCREMENT, cell))
+        set_slot(self, "decrement", MethodType(self._DECREMENT, cell))
 
     @classmethod
     def _arg(cls, name: str, value: object) -> int:
@@ -84,11 +88,19 @@ class AtomicInteger(Atomic):
         try:
             number = operator.index(value)  # type: ignore[arg-type]
         except TypeError:
+            if hasattr(type(value), "__index__"):
+                raise  # its own __index__ failed: that error is the useful one
             type_error(name, value, "an int or an object with __index__")
         if not cls.MIN <= number <= cls.MAX:
+            shown = show(value)
+            if type(value) is not int:
+                shown += f" (index {show(number)})"
+            hint = ""
+            if number < 0 and cls.MIN == 0 and name == "delta":
+                hint = "; on unsigned types subtract with sub() or fetch_sub()"
             raise OverflowError(
-                f"{name}={value!r} is out of range for {cls.__name__}: it must "
-                f"be between {cls.MIN} and {cls.MAX}"
+                f"{name}={shown} is out of range for {cls.__name__}: it must "
+                f"be between {cls.MIN} and {cls.MAX}{hint}"
             ) from None
         return number
 
@@ -278,11 +290,11 @@ class AtomicInteger(Atomic):
         current: int = self._LOAD(cell)
         while True:
             new = fn(current)
-            if type(new) is not int or not self.MIN <= new <= self.MAX:  # type: ignore[operator]
-                new = self._arg(f"fn({current!r})", new)
+            if type(new) is not int or not self.MIN <= new <= self.MAX:
+                new = self._arg(f"fn({show(current)})", new)
             seen: int = self._CEX(cell, current, new)
             if seen == current:
-                return new  # type: ignore[return-value]
+                return new
             current = seen
 
     # -- Python protocols -----------------------------------------------------
@@ -291,6 +303,10 @@ class AtomicInteger(Atomic):
         return self.load()
 
     __index__ = __int__
+
+    def __bool__(self) -> bool:
+        """``bool(a)`` is ``a.load() != 0``, as for an int."""
+        return self.load() != 0
 
     def __iadd__(self, delta: SupportsIndex) -> AtomicInteger:
         """``a += d`` is ``a.fetch_add(d)`` and keeps ``a`` the same object."""
@@ -374,3 +390,7 @@ class AtomicUInt64(AtomicInteger, kind="u64"):
     _CTYPE = "uint64_t"
     _SIZE = 8
     BITS, MIN, MAX = 64, 0, 2**64 - 1
+
+
+_SLOTS["increment"] = AtomicInteger.__dict__["increment"]
+_SLOTS["decrement"] = AtomicInteger.__dict__["decrement"]

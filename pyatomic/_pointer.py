@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 from typing import TYPE_CHECKING, Any, ClassVar, SupportsIndex, Union
 
-from ._base import Atomic, type_error
+from ._base import Atomic, show, type_error
 from ._ffi import ffi
 
 __all__ = ["AtomicPointer"]
@@ -21,8 +21,12 @@ def _address_arg(name: str, value: object) -> int:
     if value is None:
         return 0
     if isinstance(value, ffi.CData):
-        if ffi.typeof(value).kind not in ("pointer", "array", "function"):
-            type_error(name, value, "None, an int address or a cffi pointer")
+        ctype = ffi.typeof(value)
+        if ctype.kind not in ("pointer", "array", "function"):
+            raise TypeError(
+                f"{name} must be None, an int address or a cffi pointer, not a "
+                f"cffi {ctype.cname!r} value: {show(value)}"
+            )
         return int(ffi.cast("uintptr_t", value))
     try:
         address = operator.index(value)  # type: ignore[arg-type]
@@ -30,7 +34,7 @@ def _address_arg(name: str, value: object) -> int:
         type_error(name, value, "None, an int address or a cffi pointer")
     if not 0 <= address <= _UINTPTR_MAX:
         raise OverflowError(
-            f"{name}={value!r} is not an address: it must be between 0 and "
+            f"{name}={show(value)} is not an address: it must be between 0 and "
             f"{_UINTPTR_MAX}"
         )
     return address

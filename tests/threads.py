@@ -19,6 +19,20 @@ def stress(base: int) -> int:
     return max(1, int(base * STRESS))
 
 
+def _spin_until_all_arrived(
+    arrived: list[int], lock: threading.Lock, n_threads: int
+) -> None:
+    """Second stage of the start gate.  A Barrier releases its waiters one
+    by one (each must reacquire the barrier's condition lock), and on a
+    loaded machine the first threads out can finish a short workload before
+    the last ones wake, so nothing overlaps.  Every thread announces itself
+    and spins, yielding its core, until all are awake and running."""
+    with lock:
+        arrived[0] += 1
+    while arrived[0] < n_threads:
+        os.sched_yield()
+
+
 def run_threads(
     target: Callable[..., Any],
     n_threads: int = N_THREADS,
@@ -27,6 +41,9 @@ def run_threads(
 ) -> list[Any]:
     """Run ``target`` in ``n_threads`` threads released together by a barrier.
 
+    The start gate is a barrier followed by a spin until every thread is
+    awake, so the workers start within a scheduler tick of each other.
+
     ``args`` is either a fixed argument tuple or a function of the thread
     index returning one.  Returns each thread's return value, in thread
     order.  The first exception raised by any worker is re-raised here (the
@@ -34,6 +51,8 @@ def run_threads(
     ``timeout`` seconds fails the test.
     """
     barrier = threading.Barrier(n_threads)
+    arrived = [0]
+    arrived_lock = threading.Lock()
     results: list[Any] = [None] * n_threads
     errors: list[BaseException] = []
 
@@ -41,6 +60,7 @@ def run_threads(
         call_args = args(index) if callable(args) else args
         try:
             barrier.wait()
+            _spin_until_all_arrived(arrived, arrived_lock, n_threads)
             results[index] = target(*call_args)
         except BaseException as exc:  # re-raised in the main thread
             errors.append(exc)
