@@ -161,6 +161,11 @@ class AtomicIntegerArray:
         length, TypeError for a value that is not an int, OverflowError for
         one outside [MIN, MAX], and MemoryError if the memory cannot be had.
         """
+        if not hasattr(self, "_SIZE"):
+            raise TypeError(
+                f"{type(self).__name__} is an abstract base; create one of its "
+                "concrete types (for example AtomicInt64Array)"
+            )
         try:
             length = operator.index(length_or_values)  # type: ignore[arg-type]
         except TypeError:

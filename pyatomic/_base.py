@@ -293,6 +293,10 @@ def writable_buffer(buffer: object) -> Any:
         view = memoryview(buffer)  # type: ignore[arg-type]
     except TypeError:
         type_error("buffer", buffer, "a writable object supporting the buffer protocol")
+    except (ValueError, BufferError) as exc:  # a closed mmap, a failing exporter
+        raise ValueError(
+            f"buffer {show(buffer)} cannot give access to its memory: {exc}"
+        ) from exc
     with view:
         if view.readonly:
             raise TypeError(

@@ -75,33 +75,34 @@ class AtomicPointer(Atomic, kind="ptr"):
 
     def store(self, value: Address) -> None:
         """Atomically set the address to ``value``."""
-        if type(value) is not int or value < 0:
-            value = _address_arg("value", value)
         try:
-            self._STORE(self._cell, value)
+            if type(value) is int:
+                return self._STORE(self._cell, value)  # type: ignore[no-any-return]
         except OverflowError:
-            _address_arg("value", value)
-            raise
+            pass
+        self._STORE(self._cell, _address_arg("value", value))
 
     def swap(self, value: Address) -> int:
         """Atomically set the address to ``value``; return the previous one."""
-        if type(value) is not int or value < 0:
-            value = _address_arg("value", value)
         try:
-            return self._SWAP(self._cell, value)  # type: ignore[no-any-return]
+            if type(value) is int:
+                return self._SWAP(self._cell, value)  # type: ignore[no-any-return]
         except OverflowError:
-            _address_arg("value", value)
-            raise
+            pass
+        return self._SWAP(self._cell, _address_arg("value", value))  # type: ignore[no-any-return]
 
     def compare_and_swap(self, expected: Address, new: Address) -> bool:
         """Atomically set the address to ``new`` if it equals ``expected``.
 
         Return True if the swap happened (strong: never fails spuriously).
         """
+        try:
+            if type(expected) is int and type(new) is int:
+                return self._CAS(self._cell, expected, new)  # type: ignore[no-any-return]
+        except OverflowError:
+            pass
         return self._CAS(  # type: ignore[no-any-return]
-            self._cell,
-            _address_arg("expected", expected),
-            _address_arg("new", new),
+            self._cell, _address_arg("expected", expected), _address_arg("new", new)
         )
 
     def compare_exchange(self, expected: Address, new: Address) -> int:
@@ -110,8 +111,11 @@ class AtomicPointer(Atomic, kind="ptr"):
         Return the address witnessed just before: the swap happened if and
         only if it equals ``expected``.
         """
+        try:
+            if type(expected) is int and type(new) is int:
+                return self._CEX(self._cell, expected, new)  # type: ignore[no-any-return]
+        except OverflowError:
+            pass
         return self._CEX(  # type: ignore[no-any-return]
-            self._cell,
-            _address_arg("expected", expected),
-            _address_arg("new", new),
+            self._cell, _address_arg("expected", expected), _address_arg("new", new)
         )

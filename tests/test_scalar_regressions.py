@@ -145,6 +145,18 @@ def test_integer_truthiness_follows_the_value(cls) -> None:
 def test_abstract_integer_base_refuses_construction_clearly() -> None:
     with pytest.raises(TypeError, match="abstract"):
         AtomicInteger()
+    with pytest.raises(TypeError, match="abstract"):
+        pyatomic.AtomicIntegerArray(3)
+
+
+def test_closed_mmap_is_a_value_error_naming_the_buffer() -> None:
+    import mmap
+
+    memory = mmap.mmap(-1, 64)
+    memory.close()
+
+    with pytest.raises(ValueError, match=r"buffer <mmap.mmap closed=True>"):
+        AtomicInt64.from_buffer(memory)
 
 
 def test_numpy_like_bool_names_its_qualified_type() -> None:

@@ -69,9 +69,34 @@ def _interval(text: str) -> float:
         raise argparse.ArgumentTypeError(
             f"must be a number of seconds, not {text!r}"
         ) from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text}")
+    if not 0 < value <= 1.0:
+        raise argparse.ArgumentTypeError(
+            f"must be more than 0 and at most 1 second, not {text}"
+        )
     return value
+
+
+def _output_path(text: str) -> str:
+    """An output file whose directory exists: checked before the run, so a
+    typo does not cost a whole benchmark run and end in a traceback."""
+    if not text:
+        raise argparse.ArgumentTypeError("must be a file path, not ''")
+    if os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is a directory, not a file")
+    folder = os.path.dirname(os.path.abspath(text))
+    if not os.path.isdir(folder):
+        raise argparse.ArgumentTypeError(f"directory {folder!r} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise argparse.ArgumentTypeError(f"directory {folder!r} is not writable")
+    return text
+
+
+def _patterns(text: str) -> str:
+    if not [p for p in text.split(",") if p.strip()]:
+        raise argparse.ArgumentTypeError(
+            f"needs at least one non-empty pattern, not {text!r}"
+        )
+    return text
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -95,16 +120,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--ops",
         type=_positive,
-        default=5_000,
-        help="operations per thread per round; short rounds keep the median "
-        "robust on a busy machine (default: 5000)",
+        default=20_000,
+        help="operations per thread per round; rounds much shorter than a few "
+        "milliseconds let the OS scheduler serialise threads (default: 20000)",
     )
     parser.add_argument(
         "--repeat",
         type=_positive,
-        default=9,
+        default=5,
         help="timed rounds per case and thread count; the table shows their "
-        "median and interquartile range (default: 9)",
+        "median and interquartile range (default: 5)",
     )
     parser.add_argument(
         "--warmup",
@@ -115,6 +140,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--only",
         metavar="PATTERN[,PATTERN...]",
+        type=_patterns,
         help="run only the cases whose name matches a pattern (fnmatch if it "
         "has * ? or [, else a substring; case-insensitive), plus the cases "
         "they are compared with",
@@ -132,10 +158,13 @@ def _parser() -> argparse.ArgumentParser:
         help="sys.setswitchinterval() for the run (GIL builds; ignored by "
         "free-threaded builds with the GIL disabled)",
     )
-    parser.add_argument("--json", metavar="PATH", help="write all results as JSON")
+    parser.add_argument(
+        "--json", metavar="PATH", type=_output_path, help="write all results as JSON"
+    )
     parser.add_argument(
         "--plot",
         metavar="PATH",
+        type=_output_path,
         help="write a PNG of throughput against threads, one line per case "
         "(needs matplotlib: pip install 'pyatomic[plot]')",
     )

@@ -380,7 +380,7 @@ def _cereggii_int_arm(
     method: str, args: tuple[Any, ...], start: int, final: Any
 ) -> Callable[[int], Arm]:
     def make(threads: int) -> Arm:
-        import cereggii  # type: ignore[import-not-found]
+        import cereggii  # type: ignore[import-not-found,unused-ignore]
 
         atomic = cereggii.AtomicInt64(start)
         env = dict(zip(_ARG_NAMES, args, strict=False))
@@ -399,7 +399,7 @@ def _ft_int_arm(
     method: str, args: tuple[Any, ...], start: int, final: Any
 ) -> Callable[[int], Arm]:
     def make(threads: int) -> Arm:
-        from ft_utils.concurrency import (  # type: ignore[import-not-found]
+        from ft_utils.concurrency import (  # type: ignore[import-not-found,unused-ignore]
             AtomicInt64,
         )
 
@@ -427,12 +427,12 @@ def _peer_ref_arm(
     def make(threads: int) -> Arm:
         item, other = _Item(), _Item()
         if package == "cereggii":
-            import cereggii  # type: ignore[import-not-found]
+            import cereggii  # type: ignore[import-not-found,unused-ignore]
 
             ref = cereggii.AtomicRef(item)
             reset = lambda: ref.set(item)  # noqa: E731
         else:
-            from ft_utils.concurrency import (  # type: ignore[import-not-found]
+            from ft_utils.concurrency import (  # type: ignore[import-not-found,unused-ignore]
                 AtomicReference,
             )
 
@@ -640,7 +640,10 @@ def _array_arm(mode: str) -> Callable[[int], Arm]:
                     "load_all()", list(array.load_all()), [0] * BATCH
                 ),
             )
-        per_element = lambda total: [total // BATCH] * BATCH  # noqa: E731
+
+        def per_element(total: int) -> list[int]:
+            return [total // BATCH] * BATCH
+
         if mode == "add_at_buffer":  # the zero-copy path: a buffer, one delta
             body = "f(a, b)"
             env: dict[str, Any] = {"a": array_module.array("q", indices), "b": 1}
