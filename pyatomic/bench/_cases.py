@@ -32,6 +32,8 @@ __all__ = ["Case", "all_cases"]
 
 #: Elements per call in the batch cases (array ``add_at`` / ``load_all``).
 BATCH = 64
+#: A histogram-sized batch, for the per-element cost once the call is amortised.
+BIG_BATCH = 1024
 
 
 @dataclass
@@ -612,13 +614,13 @@ def _reference_arm(verb: str) -> Callable[[int], Arm]:
     return make
 
 
-def _array_arm(mode: str) -> Callable[[int], Arm]:
+def _array_arm(mode: str, batch: int = BATCH) -> Callable[[int], Arm]:
     def make(threads: int) -> Arm:
         from pyatomic import AtomicInt64Array
 
-        array = AtomicInt64Array(BATCH)
-        indices = list(range(BATCH))
-        deltas = [1] * BATCH
+        array = AtomicInt64Array(batch)
+        indices = list(range(batch))
+        deltas = [1] * batch
 
         def reset() -> None:
             for i in indices:
@@ -635,14 +637,14 @@ def _array_arm(mode: str) -> Callable[[int], Arm]:
             return Arm(
                 "f()",
                 {"f": array.load_all},
-                per_iter=BATCH,
+                per_iter=batch,
                 check=lambda total: _expect(
-                    "load_all()", list(array.load_all()), [0] * BATCH
+                    "load_all()", list(array.load_all()), [0] * batch
                 ),
             )
 
         def per_element(total: int) -> list[int]:
-            return [total // BATCH] * BATCH
+            return [total // batch] * batch
 
         if mode == "add_at_buffer":  # the zero-copy path: a buffer, one delta
             body = "f(a, b)"
@@ -651,7 +653,7 @@ def _array_arm(mode: str) -> Callable[[int], Arm]:
             return Arm(
                 body,
                 env,
-                per_iter=BATCH,
+                per_iter=batch,
                 reset=reset,
                 check=lambda total: _expect(
                     "load_all()", list(array.load_all()), per_element(total)
@@ -666,7 +668,7 @@ def _array_arm(mode: str) -> Callable[[int], Arm]:
         return Arm(
             body,
             env,
-            per_iter=BATCH,
+            per_iter=batch,
             reset=reset,
             check=lambda total: _expect(
                 "load_all()", list(array.load_all()), per_element(total)
@@ -795,6 +797,13 @@ def _structure_cases() -> list[Case]:
                 "baseline.lock_list_add_at",
                 "ft_utils.AtomicInt64.incr",
             ),
+        ),
+        Case(
+            "AtomicInt64Array.add_at_buffer_1024",
+            f"arr.add_at(array('q', indices), 1)  # {BIG_BATCH} elements, per element",
+            "structure",
+            _array_arm("add_at_buffer", BIG_BATCH),
+            ("AtomicInt64Array.fetch_add_loop", "ft_utils.AtomicInt64.incr"),
         ),
         Case(
             "AtomicInt64Array.fetch_add_loop",

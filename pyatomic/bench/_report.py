@@ -100,6 +100,10 @@ class Run:
                 "AtomicInt64Array.add_at_buffer",
                 "ft_utils.AtomicInt64.incr",
             ),
+            "array_add_at_buffer_1024_per_element_vs_ft_utils_incr": (
+                "AtomicInt64Array.add_at_buffer_1024",
+                "ft_utils.AtomicInt64.incr",
+            ),
             "array_add_at_vs_fetch_add_loop": (
                 "AtomicInt64Array.add_at",
                 "AtomicInt64Array.fetch_add_loop",
@@ -242,6 +246,10 @@ class Run:
             (
                 "array_add_at_buffer_per_element_vs_ft_utils_incr",
                 "2. add_at(buffer, 1) per element / ft_utils incr (target <= 0.33)",
+            ),
+            (
+                "array_add_at_buffer_1024_per_element_vs_ft_utils_incr",
+                "2. same, 1024-element batch / ft_utils incr (target <= 0.33)",
             ),
             ("increment_vs_lock", "3. increment / lock (target <= 0.5)"),
             ("increment_vs_cereggii", "   increment / cereggii increment_and_get"),
