@@ -58,7 +58,14 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar, SupportsIndex
 
-from ._base import _offset_arg, show, type_error, type_name, writable_buffer
+from ._base import (
+    _concrete,
+    _offset_arg,
+    show,
+    type_error,
+    type_name,
+    writable_buffer,
+)
 from ._ffi import CELL_SIZE, ffi, lib
 
 __all__ = [
@@ -161,11 +168,7 @@ class AtomicIntegerArray:
         length, TypeError for a value that is not an int, OverflowError for
         one outside [MIN, MAX], and MemoryError if the memory cannot be had.
         """
-        if not hasattr(self, "_SIZE"):
-            raise TypeError(
-                f"{type(self).__name__} is an abstract base; create one of its "
-                "concrete types (for example AtomicInt64Array)"
-            )
+        _concrete(type(self))
         try:
             length = operator.index(length_or_values)  # type: ignore[arg-type]
         except TypeError:
@@ -192,8 +195,8 @@ class AtomicIntegerArray:
             raw = ffi.new("char[]", (lines + 1) * CELL_SIZE)
         except (MemoryError, OverflowError):
             raise MemoryError(
-                f"pyatomic could not allocate a {type(self).__name__} of length "
-                f"{length} ({size} bytes)"
+                f"pyatomic could not allocate an {type(self).__name__} of length "
+                f"{show(length)} ({show(size)} bytes)"
             ) from None
         start = -int(ffi.cast("uintptr_t", raw)) % CELL_SIZE
         self._base = ffi.cast(self._PTR, raw + start)
@@ -224,6 +227,7 @@ class AtomicIntegerArray:
         does not give an address aligned to the element size.  A view cannot
         be pickled; share the buffer instead.
         """
+        _concrete(cls)
         offset = _offset_arg(offset)
         if length is not None:
             try:
@@ -232,33 +236,33 @@ class AtomicIntegerArray:
                 type_error("length", length, "an int or None")
             if length < 0:
                 raise ValueError(f"length must be >= 0 or None, not {show(length)}")
-        data = writable_buffer(buffer)
-        size = len(data)
+        data, start, size = writable_buffer(buffer)
         if offset < 0 or offset > size:
             raise ValueError(
-                f"offset {offset} is out of bounds for a {cls.__name__} view on a "
-                f"buffer of {size} bytes; it must be between 0 and {size}"
+                f"offset {show(offset)} is out of bounds for a {cls.__name__} "
+                f"view on a buffer of {size} bytes; it must be between 0 and {size}"
             )
         if length is None:
             length = (size - offset) // cls._SIZE
         elif offset + length * cls._SIZE > size:
             raise ValueError(
-                f"a {cls.__name__} view of length {length} at offset {offset} "
+                f"a {cls.__name__} view of length {show(length)} at offset "
+                f"{show(offset)} "
                 f"needs {length * cls._SIZE} bytes ({cls._SIZE} per element) but "
                 f"the buffer of {size} bytes has only {size - offset} after "
                 f"the offset; the length must be at most "
                 f"{(size - offset) // cls._SIZE}"
             )
-        address = int(ffi.cast("uintptr_t", data)) + offset
+        address = int(ffi.cast("uintptr_t", data)) + start + offset
         if address % cls._SIZE:
             raise ValueError(
-                f"offset {offset} is not {cls._SIZE}-byte aligned: "
+                f"offset {show(offset)} is not {cls._SIZE}-byte aligned: "
                 f"{cls.__name__} needs {cls._SIZE}-byte alignment, and buffer "
                 "start + offset is "
                 f"{address % cls._SIZE} bytes past a multiple of {cls._SIZE}"
             )
         self = cls.__new__(cls)
-        self._base = ffi.cast(cls._PTR, data + offset)
+        self._base = ffi.cast(cls._PTR, data + start + offset)
         self._length = length
         self._owner = data
         self._owns = False
@@ -267,6 +271,7 @@ class AtomicIntegerArray:
     @classmethod
     def is_lock_free(cls) -> bool:
         """Return True: every element operation is lock-free (see the scalars)."""
+        _concrete(cls)
         return bool(lib.pa_is_lock_free(cls._SIZE))
 
     # -- argument checking ----------------------------------------------------

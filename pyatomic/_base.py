@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 import operator
-from functools import partial
 from types import MethodType
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
@@ -70,24 +69,45 @@ def new_block(ctype: str, count: int) -> Any:
     return block
 
 
-def keep_alive(pointer: Any, owner: object) -> Any:
-    """Return a copy of cffi ``pointer`` that keeps ``owner`` alive.
+def _concrete(cls: type) -> None:
+    """Refuse an abstract base (AtomicInteger, AtomicIntegerArray) clearly."""
+    if not hasattr(cls, "_SIZE"):
+        raise TypeError(
+            f"{cls.__name__} is an abstract base; use one of its concrete "
+            "types (for example AtomicInt64 or AtomicInt64Array)"
+        )
 
-    ``ffi.cast`` pointers own nothing.  ``ffi.gc`` returns a pointer that
-    holds its "destructor"; here that is a no-op holding ``owner``, so the
-    memory stays valid for as long as anything (a bound method made by
-    ``_bind``, say) holds the pointer.  (A memoryview slice cannot serve: a
-    memoryview with an export inside a garbage cycle makes the collector
-    fail with BufferError.)  cffi drops that reference when the pointer is
-    finalised, so an object using such a pointer must also hold ``owner``
-    itself, as views do in ``_owner``: see "Known limitations" in the README
-    for the one case this leaves open.
+
+def bound_op(self: Atomic, c_function: Any) -> Any:
+    """``c_function`` bound to ``self``'s cell, for the per-instance slots.
+
+    An owned cell's memory is owned by the cell cdata itself, so the bound
+    C call (no Python frame) keeps it alive.  A view's cell is a plain
+    pointer into memory that only ``_owner`` keeps alive, so a view's bound
+    operation also holds ``_owner``: a bound method taken from a view keeps
+    the buffer alive after the view dies, also while a garbage cycle is
+    finalised (cffi drops what an ``ffi.gc`` pointer holds at that point, so
+    one could not serve here).  It holds ``_owner`` and not the view itself,
+    so that no reference cycle delays freeing the view: ``del view`` must
+    release the buffer at once, before ``SharedMemory.close()``.
     """
-    return ffi.gc(pointer, partial(_keep, owner))
+    if self._owner is None:
+        return MethodType(c_function, self._cell)
+    return MethodType(_ViewOp(c_function, self._cell), self._owner)
 
 
-def _keep(owner: object, pointer: object) -> None:
-    """The no-op "destructor" of keep_alive: it only holds ``owner``."""
+class _ViewOp:
+    """``owner -> c_function(cell)``: an operation of a view, bound to the
+    object that keeps the view's memory alive."""
+
+    __slots__ = ("_c_function", "_cell")
+
+    def __init__(self, c_function: Any, cell: Any) -> None:
+        self._c_function = c_function
+        self._cell = cell
+
+    def __call__(self, owner: object) -> Any:
+        return self._c_function(self._cell)
 
 
 def show(value: object) -> str:
@@ -161,20 +181,14 @@ class Atomic:
     # -- construction ---------------------------------------------------------
 
     def _new_cell(self) -> None:
-        try:
-            ctype = self._CTYPE
-        except AttributeError:
-            raise TypeError(
-                f"{type(self).__name__} is an abstract base; create one of its "
-                "concrete types (for example AtomicInt64)"
-            ) from None
-        self._cell = new_block(ctype, 1)
+        _concrete(type(self))
+        self._cell = new_block(self._CTYPE, 1)
         self._owner = None
         self._bind()
 
     def _bind(self) -> None:
         """Bind the argument-free operations to this instance's cell."""
-        set_slot(self, "load", MethodType(self._LOAD, self._cell))
+        set_slot(self, "load", bound_op(self, self._LOAD))
 
     @classmethod
     def from_buffer(cls, buffer: Any, offset: int = 0) -> Any:
@@ -192,9 +206,9 @@ class Atomic:
         type's size (its required alignment), and ``TypeError`` if ``offset``
         is not an int.  A view cannot be pickled; share the buffer instead.
         """
+        _concrete(cls)
         offset = _offset_arg(offset)
-        data = writable_buffer(buffer)
-        size = len(data)
+        data, start, size = writable_buffer(buffer)
         if size < cls._SIZE:
             raise ValueError(
                 f"buffer of {size} bytes is too small for a {cls.__name__} view, "
@@ -202,23 +216,20 @@ class Atomic:
             )
         if not 0 <= offset <= size - cls._SIZE:
             raise ValueError(
-                f"offset {offset} is out of bounds for a {cls.__name__} view "
+                f"offset {show(offset)} is out of bounds for a {cls.__name__} view "
                 f"({cls._SIZE} bytes) on a buffer of {size} bytes; it must be "
                 f"between 0 and {size - cls._SIZE}"
             )
-        address = int(ffi.cast("uintptr_t", data)) + offset
+        address = int(ffi.cast("uintptr_t", data)) + start + offset
         if address % cls._SIZE:
             raise ValueError(
-                f"offset {offset} is not {cls._SIZE}-byte aligned: "
+                f"offset {show(offset)} is not {cls._SIZE}-byte aligned: "
                 f"{cls.__name__} needs {cls._SIZE}-byte alignment, and buffer "
                 "start + offset is "
                 f"{address % cls._SIZE} bytes past a multiple of {cls._SIZE}"
             )
         self = cls.__new__(cls)
-        # The cell keeps `data` (and through it the buffer) alive by itself,
-        # so the bound methods made by _bind, which hold only the cell, can
-        # outlive the view safely.
-        self._cell = keep_alive(ffi.cast(cls._PTR, data + offset), data)
+        self._cell = ffi.cast(cls._PTR, data + start + offset)
         self._owner = data
         self._bind()
         return self
@@ -230,16 +241,21 @@ class Atomic:
         The C core refuses to build on a target where it would not be, so
         this reports what the build checked (C11 ``ATOMIC_*_LOCK_FREE == 2``).
         """
+        _concrete(cls)
         return bool(lib.pa_is_lock_free(cls._SIZE))
 
     # -- copying and pickling -------------------------------------------------
 
+    def _value(self) -> Any:
+        """The current value, read past any subclass override of ``load``."""
+        return self._LOAD(self._cell)
+
     def __copy__(self) -> Any:
-        return restore(type(self), self.load(), user_state(self, copy.copy))
+        return restore(type(self), self._value(), user_state(self, copy.copy))
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
         state = user_state(self, lambda value: copy.deepcopy(value, memo))
-        return restore(type(self), self.load(), state)
+        return restore(type(self), self._value(), state)
 
     def __reduce__(self) -> tuple[Any, ...]:
         if self._owner is not None:
@@ -249,7 +265,7 @@ class Atomic:
                 "itself (for example a multiprocessing.shared_memory."
                 "SharedMemory by name) and call from_buffer() on the other side"
             )
-        return (restore, (type(self), self.load(), user_state(self, copy.copy)))
+        return (restore, (type(self), self._value(), user_state(self, copy.copy)))
 
     def __repr__(self) -> str:
         where = "" if self._owner is None else ", view"
@@ -283,11 +299,19 @@ def user_state(self: Atomic, copier: Any) -> dict[str, Any]:
     return state
 
 
-def writable_buffer(buffer: object) -> Any:
-    """Return a cffi ``char[]`` over ``buffer``'s memory, keeping it alive.
+def writable_buffer(buffer: object) -> tuple[Any, int, int]:
+    """Return ``(data, start, size)`` for ``buffer``'s memory.
+
+    ``data`` is a cffi ``char[]`` that keeps the memory alive; the buffer's
+    bytes are ``data[start : start + size]``.  A memoryview is unwrapped to
+    the object it views (a bytearray, mmap, array, ...), with ``start`` its
+    position there: on CPython 3.11 and 3.12 a memoryview with an export
+    inside a garbage cycle makes the collector crash, so pyatomic never holds
+    an export of one.
 
     Raises TypeError naming ``buffer`` if it does not support the buffer
-    protocol, is read-only, or is not contiguous.
+    protocol, is read-only, or is not contiguous, and ValueError if it
+    cannot give access to its memory (a closed mmap).
     """
     try:
         view = memoryview(buffer)  # type: ignore[arg-type]
@@ -310,7 +334,31 @@ def writable_buffer(buffer: object) -> Any:
                 f"object {_short_repr(buffer)} is not (a strided slice?); pass "
                 "the underlying buffer and an offset instead"
             )
-    return ffi.from_buffer(buffer, require_writable=True)
+        size = view.nbytes
+        owner = view.obj
+        if isinstance(buffer, memoryview) and not isinstance(owner, memoryview):
+            unwrapped = _unwrap(view, owner)
+            if unwrapped is not None:
+                return unwrapped[0], unwrapped[1], size
+    return ffi.from_buffer(buffer, require_writable=True), 0, size
+
+
+def _unwrap(view: memoryview, owner: object) -> tuple[Any, int] | None:
+    """``(data, start)`` of ``view`` inside ``owner``'s own buffer, or None
+    if ``owner`` cannot stand in for it (not writable, not contiguous, or
+    the view does not lie inside it)."""
+    try:
+        data = ffi.from_buffer(owner, require_writable=True)
+        with memoryview(owner) as whole:  # type: ignore[arg-type]
+            if not whole.c_contiguous:
+                return None
+    except (TypeError, ValueError, BufferError):
+        return None
+    with ffi.from_buffer(view) as inner:
+        start = int(ffi.cast("uintptr_t", inner)) - int(ffi.cast("uintptr_t", data))
+    if not 0 <= start <= len(data) - view.nbytes:
+        return None
+    return data, start
 
 
 def _offset_arg(offset: object) -> int:

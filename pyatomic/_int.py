@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from types import MethodType
 from typing import TYPE_CHECKING, Any, ClassVar, SupportsIndex
 
-from ._base import _SLOTS, Atomic, set_slot, show, type_error
+from ._base import _SLOTS, Atomic, bound_op, set_slot, show, type_error
 from ._wait import Waitable
 
 __all__ = ["AtomicInt32", "AtomicInt64", "AtomicUInt32", "AtomicUInt64"]
@@ -76,11 +75,10 @@ class AtomicInteger(Atomic):
         self._STORE(self._cell, value)
 
     def _bind(self) -> None:
-        cell = self._cell
         # See _base.py: argument-free operations are bound C calls, no frame.
-        set_slot(self, "load", MethodType(self._LOAD, cell))
-        set_slot(self, "increment", MethodType(self._INCREMENT, cell))
-        set_slot(self, "decrement", MethodType(self._DECREMENT, cell))
+        set_slot(self, "load", bound_op(self, self._LOAD))
+        set_slot(self, "increment", bound_op(self, self._INCREMENT))
+        set_slot(self, "decrement", bound_op(self, self._DECREMENT))
 
     @classmethod
     def _arg(cls, name: str, value: object) -> int:

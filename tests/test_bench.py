@@ -109,6 +109,7 @@ def test_list_names_every_case(capsys: pytest.CaptureFixture[str]) -> None:
     ("argv", "message"),
     [
         (["--threads", "0"], "at least 1"),
+        (["--threads", "99999999999999999999"], "at most 256"),
         (["--threads", "one"], "comma-separated"),
         (["--ops", "-5"], "at least 1"),
         (["--repeat", "x"], "integer"),

@@ -221,3 +221,104 @@ def test_subclass_with_slots_copies_its_slots() -> None:
     c = copy.copy(s)
 
     assert (c.load(), c.tag) == (9, "x")
+
+
+@pytest.mark.thread_unsafe(reason="starts a child interpreter; slow in parallel")
+def test_views_on_memoryviews_in_garbage_cycles_do_not_crash(tmp_path: Path) -> None:
+    # On 3.11/3.12 an exported memoryview inside a garbage cycle made the
+    # collector crash; views now hold the memoryview's underlying object.
+    result = run_child(
+        """
+        import gc
+        from pyatomic import AtomicInt64, AtomicInt64Array
+
+        class D:
+            pass
+
+        for _ in range(300):
+            mv = memoryview(bytearray(64))
+            d = D()
+            d.me = d
+            d.v = AtomicInt64.from_buffer(mv, 8)
+            d.a = AtomicInt64Array.from_buffer(mv[16:], 8)
+            d.v.increment()
+            d.a.add_at([0, 1])
+            del d, mv
+            gc.collect()
+        print("ok")
+        """,
+        tmp_path,
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "ok"
+
+
+@pytest.mark.thread_unsafe(reason="starts a child interpreter; slow in parallel")
+def test_bound_method_of_a_dead_view_called_from_a_cycle(tmp_path: Path) -> None:
+    result = run_child(
+        """
+        import gc
+        from pyatomic import AtomicInt64
+
+        class D:
+            def __del__(self):
+                assert self.load() == 0
+                self.inc()
+
+        for r in range(2000):
+            v = AtomicInt64.from_buffer(bytearray(128))
+            d = D()
+            d.me = d
+            d.inc, d.load = v.increment, v.load
+            del v, d
+            if r % 50 == 0:
+                gc.collect()
+        print("ok")
+        """,
+        tmp_path,
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "ok"
+
+
+def test_view_on_a_memoryview_slice_writes_the_right_bytes() -> None:
+    memory = bytearray(32)
+
+    view = AtomicInt64.from_buffer(memoryview(memory)[8:], 8)
+    view.store(-1)
+
+    assert memory == bytes(16) + b"\xff" * 8 + bytes(8)
+
+
+class Shifted(AtomicInt64):
+    """load() reports one more than the cell holds."""
+
+    def load(self) -> int:
+        return super().load() + 1  # type: ignore[no-any-return]
+
+
+def test_copy_reads_past_a_load_override() -> None:
+    s = Shifted(10)
+
+    assert copy.copy(s).load() == 11
+    assert pickle.loads(pickle.dumps(s)).load() == 11
+
+
+def test_abstract_bases_refuse_from_buffer_and_is_lock_free() -> None:
+    for call in (
+        lambda: AtomicInteger.from_buffer(bytearray(8)),
+        lambda: pyatomic.AtomicIntegerArray.from_buffer(bytearray(16)),
+        AtomicInteger.is_lock_free,
+        pyatomic.AtomicIntegerArray.is_lock_free,
+    ):
+        with pytest.raises(TypeError, match="abstract"):
+            call()
+
+
+def test_huge_offsets_and_lengths_give_the_documented_errors() -> None:
+    with pytest.raises(ValueError, match="bits"):
+        AtomicInt64.from_buffer(bytearray(16), 10**5000)
+    with pytest.raises(MemoryError, match="bits"):
+        pyatomic.AtomicInt64Array(10**5000)

@@ -27,6 +27,10 @@ __all__ = ["main"]
 _PEER_KINDS = ("peer",)
 
 
+#: More threads than this measure the scheduler, not pyatomic.
+MAX_THREADS = 256
+
+
 def _thread_list(text: str) -> list[int]:
     try:
         counts = [int(part) for part in text.split(",") if part.strip()]
@@ -38,6 +42,10 @@ def _thread_list(text: str) -> list[int]:
     if not counts or any(n < 1 for n in counts):
         raise argparse.ArgumentTypeError(
             f"thread counts must be at least 1, not {text!r}"
+        )
+    if max(counts) > MAX_THREADS:
+        raise argparse.ArgumentTypeError(
+            f"thread counts must be at most {MAX_THREADS}, not {text!r}"
         )
     return sorted(set(counts))
 

@@ -170,7 +170,10 @@ class _Pool:
             clock = time.perf_counter_ns
             pause = time.sleep
             while True:
-                self.start.wait()
+                try:
+                    self.start.wait()
+                except threading.BrokenBarrierError:
+                    return
                 if self.stop:
                     return
                 try:
@@ -190,8 +193,14 @@ class _Pool:
             threading.Thread(target=worker, args=(i,), name=f"bench-{i}", daemon=True)
             for i in range(threads)
         ]
-        for thread in self.pool:
-            thread.start()
+        try:
+            for thread in self.pool:
+                thread.start()
+        except BaseException:
+            # Threads already started wait at the barrier: release them.
+            self.stop = True
+            self.start.abort()
+            raise
 
     def round(self) -> int:
         """Run one round; return its window in ns, or raise what went wrong."""
