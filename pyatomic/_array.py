@@ -61,6 +61,7 @@ from typing import Any, ClassVar, SupportsIndex
 from ._base import (
     _concrete,
     _offset_arg,
+    aligned_pointer,
     show,
     type_error,
     type_name,
@@ -253,16 +254,9 @@ class AtomicIntegerArray:
                 f"the offset; the length must be at most "
                 f"{(size - offset) // cls._SIZE}"
             )
-        address = int(ffi.cast("uintptr_t", data)) + start + offset
-        if address % cls._SIZE:
-            raise ValueError(
-                f"offset {show(offset)} is not {cls._SIZE}-byte aligned: "
-                f"{cls.__name__} needs {cls._SIZE}-byte alignment, and buffer "
-                "start + offset is "
-                f"{address % cls._SIZE} bytes past a multiple of {cls._SIZE}"
-            )
+        base = aligned_pointer(cls, data, start + offset, offset)
         self = cls.__new__(cls)
-        self._base = ffi.cast(cls._PTR, data + start + offset)
+        self._base = base
         self._length = length
         self._owner = data
         self._owns = False

@@ -69,6 +69,21 @@ def new_block(ctype: str, count: int) -> Any:
     return block
 
 
+def aligned_pointer(cls: Any, data: Any, position: int, offset: int) -> Any:
+    """``data + position`` as a ``cls._PTR``, or ValueError if it is not
+    aligned to ``cls._SIZE`` (``offset`` is what the caller passed, for the
+    message)."""
+    address = int(ffi.cast("uintptr_t", data)) + position
+    if address % cls._SIZE:
+        raise ValueError(
+            f"offset {show(offset)} is not {cls._SIZE}-byte aligned: "
+            f"{cls.__name__} needs {cls._SIZE}-byte alignment, and buffer "
+            f"start + offset is {address % cls._SIZE} bytes past a multiple "
+            f"of {cls._SIZE}"
+        )
+    return ffi.cast(cls._PTR, data + position)
+
+
 def _concrete(cls: type) -> None:
     """Refuse an abstract base (AtomicInteger, AtomicIntegerArray) clearly."""
     if not hasattr(cls, "_SIZE"):
@@ -220,16 +235,9 @@ class Atomic:
                 f"({cls._SIZE} bytes) on a buffer of {size} bytes; it must be "
                 f"between 0 and {size - cls._SIZE}"
             )
-        address = int(ffi.cast("uintptr_t", data)) + start + offset
-        if address % cls._SIZE:
-            raise ValueError(
-                f"offset {show(offset)} is not {cls._SIZE}-byte aligned: "
-                f"{cls.__name__} needs {cls._SIZE}-byte alignment, and buffer "
-                "start + offset is "
-                f"{address % cls._SIZE} bytes past a multiple of {cls._SIZE}"
-            )
+        cell = aligned_pointer(cls, data, start + offset, offset)
         self = cls.__new__(cls)
-        self._cell = ffi.cast(cls._PTR, data + start + offset)
+        self._cell = cell
         self._owner = data
         self._bind()
         return self
